@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+/** test/fixtures: provider response bodies and SSE streams in today's wire shapes. */
+export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const DIR = FIXTURE_DIR;
 
 /** A provider wire fixture from test/fixtures, as bytes. */
 export function fixture(name: string): Buffer {

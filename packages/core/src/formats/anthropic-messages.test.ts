@@ -7,7 +7,7 @@ import { type SseEvent, sseEvent } from '../sse/event.js';
 import { anthropicMessages } from './anthropic-messages.js';
 import type { StreamReader } from './types.js';
 
-const FIXTURES = process.env['CLLAMA_FIXTURES'] ?? '/work/shared/fixtures';
+import { FIXTURE_DIR as FIXTURES } from '../../../../test/support/fixtures.js';
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
 
 function read(name: string): StreamReader {

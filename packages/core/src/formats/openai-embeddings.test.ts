@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sseEvent } from '../sse/event.js';
 import { openaiEmbeddings } from './openai-embeddings.js';
 
-const FIXTURES = process.env['CLLAMA_FIXTURES'] ?? '/work/shared/fixtures';
+import { FIXTURE_DIR as FIXTURES } from '../../../../test/support/fixtures.js';
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
 
 describe('openaiEmbeddings', () => {

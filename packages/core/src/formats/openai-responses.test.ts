@@ -6,7 +6,7 @@ import { createSseParser } from '../sse/parser.js';
 import { type SseEvent, sseEvent } from '../sse/event.js';
 import { openaiResponses } from './openai-responses.js';
 
-const FIXTURES = process.env['CLLAMA_FIXTURES'] ?? '/work/shared/fixtures';
+import { FIXTURE_DIR as FIXTURES } from '../../../../test/support/fixtures.js';
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
 
 const event = (type: string, payload: Record<string, unknown>): SseEvent =>

@@ -8,7 +8,7 @@ import type { SseEvent } from './event.js';
 import { createSseParser } from './parser.js';
 import { createSseSplitter } from './splitter.js';
 
-const FIXTURES = process.env['CLLAMA_FIXTURES'] ?? '/work/shared/fixtures';
+import { FIXTURE_DIR as FIXTURES } from '../../../../test/support/fixtures.js';
 const SSE_FIXTURES = readdirSync(FIXTURES).filter((f) => f.endsWith('.sse'));
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
 

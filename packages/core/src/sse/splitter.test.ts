@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSseSplitter } from './splitter.js';
 
-const FIXTURES = process.env['CLLAMA_FIXTURES'] ?? '/work/shared/fixtures';
+import { FIXTURE_DIR as FIXTURES } from '../../../../test/support/fixtures.js';
 const SSE_FIXTURES = readdirSync(FIXTURES).filter((f) => f.endsWith('.sse'));
 
 function splitAt(bytes: Buffer, cuts: readonly number[]): Buffer[] {

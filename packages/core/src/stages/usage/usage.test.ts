@@ -14,7 +14,7 @@ import { defineStage } from '../../stage.js';
 import { createPriceBook } from './pricing.js';
 import { usage } from './usage.js';
 
-const FIXTURES = process.env['CLLAMA_FIXTURES'] ?? '/work/shared/fixtures';
+import { FIXTURE_DIR as FIXTURES } from '../../../../../test/support/fixtures.js';
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
 
 /** Stands in for route(): the usage stage only needs the pricing provider and upstream model. */
@@ -165,10 +165,18 @@ describe('usage()', () => {
     expect(ex.cost).toEqual({ usd: undefined, pricingStatus: 'unpriced', reason: 'no_usage' });
   });
 
-  it('does not estimate a cut stream that produced nothing', async () => {
+  it('estimates the input of a stream cut before any output: the provider billed the prompt', async () => {
     const ex = await exchangeFor('/v1/chat/completions', chatBody(true));
     await run(ex, 'openai', 'gpt-4o-mini', { kind: 'sse', bytes: Buffer.alloc(0), completion: 'client_aborted' });
-    expect(ex.usage).toBeUndefined();
+    expect(ex.usage).toEqual({ inputTokens: Math.ceil(ex.request.bodyBytes / 4), outputTokens: 0, source: 'estimate' });
+  });
+
+  it('completes a partial report from a cut Anthropic stream with what was relayed', async () => {
+    const ex = await exchangeFor('/v1/messages', { model: 'claude-haiku-4-5', stream: true, max_tokens: 9, messages: [] });
+    const events = fixture('anthropic-messages-stream-error.sse').toString('utf8').split('event: error')[0]!;
+    await run(ex, 'anthropic', 'claude-haiku-4-5', { kind: 'sse', bytes: Buffer.from(events), completion: 'client_aborted' });
+    // message_start reported 25 in / 1 out; 12 characters of text were relayed after it.
+    expect(ex.usage).toEqual({ inputTokens: 25, outputTokens: 3, source: 'estimate' });
   });
 
   it('reads an embeddings body', async () => {

@@ -72,13 +72,19 @@ function usageOf(ex: Exchange, reader: StreamReader | undefined, body: BodyReadi
   if (body?.usage !== undefined) return { ...body.usage, source: 'json' };
   if (reader === undefined) return undefined;
   const reported = reader.usage();
-  if (reported !== undefined) return { ...reported, source: 'sse' };
-  // Only a stream that was cut and had produced something is estimated; a complete stream without
-  // usage (the client turned it off, the server never sends it) stays unknown.
-  if (ex.response?.completion !== 'complete' && reader.outputChars > 0) {
-    return estimateUsage(ex.request.bodyBytes, reader.outputChars);
-  }
-  return undefined;
+  const response = ex.response;
+  const cut = response !== undefined && response.completion !== 'complete' && response.status < 300;
+  if (!cut) return reported === undefined ? undefined : { ...reported, source: 'sse' };
+  // The stream was cut after the upstream accepted it: the provider bills what it processed, so the
+  // record carries an estimate rather than nothing. A partial report (Anthropic's message_start
+  // has the input side) is kept and completed from what was relayed.
+  const estimate = estimateUsage(ex.request.bodyBytes, reader.outputChars);
+  return {
+    ...estimate,
+    ...reported,
+    outputTokens: Math.max(reported?.outputTokens ?? 0, estimate.outputTokens ?? 0),
+    source: 'estimate',
+  };
 }
 
 function costOf(ex: Exchange, usage: UsageState | undefined, prices: PriceBook): CostState {
