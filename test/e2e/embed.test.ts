@@ -8,7 +8,9 @@ import express from 'express';
 import Koa from 'koa';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS, type AdapterName, AGENT, eventually, KEYS, listen, type RunningApp, testRegistry } from '../support/apps.js';
+import express4 from 'express4';
+import Koa2 from 'koa2';
+import { ADAPTERS, type AdapterName, AGENT, eventually, isExpress, KEYS, listen, type RunningApp, testRegistry } from '../support/apps.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
 
 /** A custom stage that logs when its "after" half runs and what the inner stages had filled by then. */
@@ -31,9 +33,9 @@ function buildApp(adapter: AdapterName, upstreamBaseUrl: string, records: AuditR
     identity: { resolve: { agents: { [AGENT.id]: { secret: AGENT.secret } } }, logger: silentLogger },
     route: { registry },
   };
-  if (adapter === 'express') {
-    const app = express();
-    app.use(express.json({ limit: '2mb' }));
+  if (isExpress(adapter)) {
+    const app = adapter === 'express' ? express() : express4();
+    app.use((adapter === 'express' ? express : express4).json({ limit: '2mb' }));
     app.get('/api/status', (_req, res) => void res.json({ service: 'existing-api' }));
     app.use(
       '/llm',
@@ -53,7 +55,7 @@ function buildApp(adapter: AdapterName, upstreamBaseUrl: string, records: AuditR
     );
     return http.createServer(app);
   }
-  const app = new Koa();
+  const app = adapter === 'koa' ? new Koa() : new Koa2();
   app.use(bodyParser());
   const router = new Router();
   router.get('/api/status', (ctx) => {

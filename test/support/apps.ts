@@ -4,10 +4,15 @@ import * as cexpress from '@cllama/express';
 import * as ckoa from '@cllama/koa';
 import { type AuditRecord, createRegistry, type GatewayOptions, type Registry, silentLogger } from '@cllama/core';
 import express from 'express';
+import express4 from 'express4';
 import Koa from 'koa';
+import Koa2 from 'koa2';
 
-export type AdapterName = 'express' | 'koa';
-export const ADAPTERS: readonly AdapterName[] = ['express', 'koa'];
+/** Each adapter on each supported major of its framework. */
+export type AdapterName = 'express' | 'koa' | 'express4' | 'koa2';
+export const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'express4', 'koa2'];
+
+export const isExpress = (adapter: AdapterName): adapter is 'express' | 'express4' => adapter.startsWith('express');
 
 /** Real provider keys as the proxy holds them. No agent and no log may ever see these. */
 export const KEYS = Object.freeze({
@@ -64,12 +69,12 @@ export async function startApp(adapter: AdapterName, options: AppOptions): Promi
   const records: AuditRecord[] = [];
   const gw = gatewayOptions(options, records);
   let server: Server;
-  if (adapter === 'express') {
-    const app = express();
+  if (isExpress(adapter)) {
+    const app = adapter === 'express' ? express() : express4();
     app.use('/llm', cexpress.gateway(gw));
     server = http.createServer(app);
   } else {
-    const app = new Koa();
+    const app = adapter === 'koa' ? new Koa() : new Koa2();
     const pipeline = ckoa.gateway(gw);
     // Koa has no mount paths: serve the pipeline under /llm like the Express app.
     app.use(async (ctx, next) => (ctx.path.startsWith('/llm/') ? pipeline(ctx, next) : next()));
