@@ -3,7 +3,7 @@ import bodyParser from '@koa/bodyparser';
 import Router from '@koa/router';
 import * as cexpress from '@cllama/express';
 import * as ckoa from '@cllama/koa';
-import { type AuditRecord, defineStage, type Exchange, type Stage, silentLogger } from '@cllama/core';
+import { type AuditRecord, defineStage, type Exchange, type Stage, silentLogger, undiciTransport } from '@cllama/core';
 import express from 'express';
 import Koa from 'koa';
 import OpenAI from 'openai';
@@ -34,8 +34,8 @@ function buildApp(adapter: AdapterName, upstreamBaseUrl: string, records: AuditR
     route: { registry },
   };
   if (isExpress(adapter)) {
-    const app = adapter === 'express' ? express() : express4();
-    app.use((adapter === 'express' ? express : express4).json({ limit: '2mb' }));
+    const app = adapter === 'express4' ? express4() : express();
+    app.use((adapter === 'express4' ? express4 : express).json({ limit: '2mb' }));
     app.get('/api/status', (_req, res) => void res.json({ service: 'existing-api' }));
     app.use(
       '/llm',
@@ -51,7 +51,7 @@ function buildApp(adapter: AdapterName, upstreamBaseUrl: string, records: AuditR
       cexpress.credentials(),
       cexpress.usage(),
       cexpress.toExpress(probe('inner', log)),
-      cexpress.forward(),
+      cexpress.forward(adapter === 'express-undici' ? { transport: undiciTransport() } : {}),
     );
     return http.createServer(app);
   }

@@ -2,17 +2,21 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as cexpress from '@cllama/express';
 import * as ckoa from '@cllama/koa';
-import { type AuditRecord, createRegistry, type GatewayOptions, type Registry, silentLogger } from '@cllama/core';
+import { type AuditRecord, createRegistry, type GatewayOptions, type Registry, silentLogger, undiciTransport } from '@cllama/core';
 import express from 'express';
 import express4 from 'express4';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 
-/** Each adapter on each supported major of its framework. */
-export type AdapterName = 'express' | 'koa' | 'express4' | 'koa2';
-export const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'express4', 'koa2'];
+/**
+ * Each adapter on each supported major of its framework, and the undici transport (behind Express 5)
+ * beside the default http-proxy-middleware one.
+ */
+export type AdapterName = 'express' | 'koa' | 'express4' | 'koa2' | 'express-undici';
+export const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'express4', 'koa2', 'express-undici'];
 
-export const isExpress = (adapter: AdapterName): adapter is 'express' | 'express4' => adapter.startsWith('express');
+export const isExpress = (adapter: AdapterName): adapter is 'express' | 'express4' | 'express-undici' =>
+  adapter.startsWith('express');
 
 /** Real provider keys as the proxy holds them. No agent and no log may ever see these. */
 export const KEYS = Object.freeze({
@@ -53,12 +57,16 @@ export function testRegistry(upstreamBaseUrl: string, deadBaseUrl = 'http://127.
   });
 }
 
-export function gatewayOptions(options: AppOptions, records: AuditRecord[]): GatewayOptions {
+export function gatewayOptions(adapter: AdapterName, options: AppOptions, records: AuditRecord[]): GatewayOptions {
   const registry = testRegistry(options.upstreamBaseUrl, options.deadBaseUrl);
   return {
     identity: { resolve: { agents: { [AGENT.id]: { secret: AGENT.secret } } }, logger: silentLogger },
     route: { registry, maxBodyBytes: 256 * 1024 },
-    forward: { firstByteTimeoutMs: 1500, idleTimeoutMs: 1000 },
+    forward: {
+      firstByteTimeoutMs: 1500,
+      idleTimeoutMs: 1000,
+      ...(adapter === 'express-undici' ? { transport: undiciTransport() } : {}),
+    },
     audit: { sink: (record) => records.push(record), logger: silentLogger },
     ...options.gateway,
   };
@@ -67,10 +75,10 @@ export function gatewayOptions(options: AppOptions, records: AuditRecord[]): Gat
 /** Starts the full gateway, mounted at `/llm`, in the chosen framework on 127.0.0.1:0. */
 export async function startApp(adapter: AdapterName, options: AppOptions): Promise<RunningApp> {
   const records: AuditRecord[] = [];
-  const gw = gatewayOptions(options, records);
+  const gw = gatewayOptions(adapter, options, records);
   let server: Server;
   if (isExpress(adapter)) {
-    const app = adapter === 'express' ? express() : express4();
+    const app = adapter === 'express4' ? express4() : express();
     app.use('/llm', cexpress.gateway(gw));
     server = http.createServer(app);
   } else {

@@ -74,6 +74,8 @@ export { forward } from './stages/forward/forward.js';
 export type { ForwardOptions } from './stages/forward/forward.js';
 export { httpProxyMiddlewareTransport } from './stages/forward/hpm-transport.js';
 export type { HpmTransportOptions } from './stages/forward/hpm-transport.js';
+export { undiciTransport } from './stages/forward/undici-transport.js';
+export type { UndiciTransportOptions } from './stages/forward/undici-transport.js';
 export type { Transport, UpstreamRequest, UpstreamResponse } from './stages/forward/transport.js';
 
 export { audit } from './stages/audit/audit.js';

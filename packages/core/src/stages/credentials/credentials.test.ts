@@ -1,11 +1,9 @@
-import { createServer, type OutgoingHttpHeaders, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { OutgoingHttpHeaders } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type StageReply, sendThrough } from '../../../../../test/support/stage-harness.js';
 import { compose } from '../../compose.js';
 import { ConfigurationError } from '../../errors.js';
-import { Exchange } from '../../exchange.js';
-import { renderError } from '../../http/render-error.js';
 import { silentLogger } from '../../logger.js';
 import type { Stage } from '../../stage.js';
 import { identity } from '../identity/identity.js';
@@ -13,40 +11,7 @@ import { createRegistry, type ProviderInput } from '../route/registry.js';
 import { route } from '../route/route.js';
 import { credentials } from './credentials.js';
 
-interface Reply {
-  status: number;
-  text: string;
-  exchange: Exchange;
-}
-
-/** One real HTTP request through `stage`; raw header lines so duplicates and hop-by-hop names get through. */
-async function send(stage: Stage, path: string, body: unknown, headers: OutgoingHttpHeaders): Promise<Reply> {
-  let exchange: Exchange | undefined;
-  const server = createServer((req, res) => {
-    const ex = new Exchange(req, res);
-    exchange = ex;
-    stage(ex, async () => {
-      res.statusCode = 204;
-      res.end();
-    }).catch((error: unknown) => renderError(ex, error));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = server.address() as AddressInfo;
-    const reply = await new Promise<Omit<Reply, 'exchange'>>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify(body));
-    });
-    return { ...reply, exchange: exchange! };
-  } finally {
-    server.close();
-  }
-}
+const send = (stage: Stage, path: string, body: unknown, headers: OutgoingHttpHeaders): Promise<StageReply> => sendThrough(stage, { path, body, headers });
 
 const AGENT = 'bot:AGENT-SECRET';
 const pipelineFor = (providers: ProviderInput[], options?: Parameters<typeof credentials>[0]) =>

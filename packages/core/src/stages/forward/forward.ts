@@ -116,6 +116,11 @@ export function forward(options: ForwardOptions = {}): Stage {
 
 /** Sends the request; maps transport failures to 502/504; `undefined` when the client left first. */
 async function dispatch(ex: Exchange, transport: Transport, timeoutMs: number): Promise<UpstreamResponse | undefined> {
+  if (ex.res.destroyed || ex.req.socket?.destroyed === true) {
+    // The client left while earlier stages were working: nothing to send, nobody to answer.
+    ex.response = { status: 499, streamed: false, completion: 'client_aborted' };
+    return undefined;
+  }
   const controller = new AbortController();
   const onClientGone = (): void => {
     if (!ex.res.writableFinished) controller.abort(CLIENT_GONE);

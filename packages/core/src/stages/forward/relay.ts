@@ -62,6 +62,8 @@ export function relay(
       body.off('data', onData);
       body.off('end', onEnd);
       body.off('error', onBroken);
+      // Destroying a body mid-way makes some streams (undici's) emit an abort error; we are done with it.
+      body.on('error', ignore);
       body.off('close', onClose);
       res.off('close', onClientClose);
       res.off('drain', onDrain);
@@ -119,3 +121,5 @@ export function relay(
     res.on('drain', onDrain);
   });
 }
+
+function ignore(): void {}

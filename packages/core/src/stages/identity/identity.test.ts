@@ -1,52 +1,18 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type OutgoingHttpHeaders, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StageReply, sendThrough } from '../../../../../test/support/stage-harness.js';
 import { ConfigurationError } from '../../errors.js';
-import { Exchange } from '../../exchange.js';
-import { renderError } from '../../http/render-error.js';
 import type { Logger } from '../../logger.js';
 import { Secret } from '../../secret.js';
 import type { Stage } from '../../stage.js';
 import { identity } from './identity.js';
 import type { AgentRecord, AgentResolver } from './types.js';
 
-interface Reply {
-  status: number;
-  body: Record<string, unknown> | undefined;
-  exchange: Exchange;
-}
-
-/** Sends one real HTTP request through `stage`; a passing request ends 204 in the innermost `next`. */
-async function send(stage: Stage, path: string, headers: OutgoingHttpHeaders = {}): Promise<Reply> {
-  let exchange: Exchange | undefined;
-  const server = createServer((req, res) => {
-    const ex = new Exchange(req, res);
-    exchange = ex;
-    stage(ex, async () => {
-      res.statusCode = 204;
-      res.end();
-    }).catch((error: unknown) => renderError(ex, error));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = server.address() as AddressInfo;
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
-      req.on('error', reject);
-      req.end('{}');
-    });
-    return { status, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>), exchange: exchange! };
-  } finally {
-    server.close();
-  }
-}
+/** Every identity request is the same POST with an empty JSON body; only the path and headers vary. */
+const send = (stage: Stage, path: string, headers: OutgoingHttpHeaders = {}): Promise<StageReply> => sendThrough(stage, { path, body: {}, headers });
 
 interface Line {
   level: string;
@@ -72,7 +38,7 @@ function countingResolver(table: Record<string, string>): AgentResolver & { call
 const CHAT = '/v1/chat/completions';
 const MESSAGES = '/v1/messages';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const code = (reply: Reply) => (reply.body?.['error'] as { code?: string } | undefined)?.code;
+const code = (reply: StageReply) => (reply.body?.['error'] as { code?: string } | undefined)?.code;
 
 describe('identity()', () => {
   const quiet: Logger = recordingLogger([]);

@@ -1,52 +1,13 @@
-import { createServer, type OutgoingHttpHeaders, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { type StageReply, sendThrough } from '../../../../../test/support/stage-harness.js';
 import { compose } from '../../compose.js';
 import { ConfigurationError } from '../../errors.js';
-import { Exchange } from '../../exchange.js';
-import { renderError } from '../../http/render-error.js';
 import { silentLogger } from '../../logger.js';
 import type { Stage } from '../../stage.js';
 import { identity } from '../identity/identity.js';
 import type { StaticAgent } from '../identity/resolvers/static-map.js';
 import { createRegistry } from './registry.js';
 import { route, type RouteOptions } from './route.js';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Record<string, unknown> | undefined;
-  exchange: Exchange;
-}
-
-/** One real HTTP request through `stage`; a request that gets through ends 204 in the innermost `next`. */
-async function send(stage: Stage, method: string, path: string, body?: unknown, headers: OutgoingHttpHeaders = {}): Promise<Reply> {
-  let exchange: Exchange | undefined;
-  const server = createServer((req, res) => {
-    const ex = new Exchange(req, res);
-    exchange = ex;
-    stage(ex, async () => {
-      res.statusCode = 204;
-      res.end();
-    }).catch((error: unknown) => renderError(ex, error));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = server.address() as AddressInfo;
-    const reply = await new Promise<Omit<Reply, 'exchange'>>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) }));
-      });
-      req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
-    });
-    return { ...reply, exchange: exchange! };
-  } finally {
-    server.close();
-  }
-}
 
 const registry = createRegistry({
   providers: [
@@ -75,15 +36,19 @@ const agents: Record<string, StaticAgent> = {
 const pipeline = (options: Partial<RouteOptions> = {}) =>
   compose([identity({ resolve: { agents }, logger: silentLogger }), route({ registry, ...options })]);
 const as = (agent: string) => ({ authorization: `Bearer ${agent}:s`, 'content-type': 'application/json' });
-const chat = (stage: Stage, body: unknown, agent = 'free', path = '/v1/chat/completions') => send(stage, 'POST', path, body, as(agent));
-const errorCode = (r: Reply) => (r.body?.['error'] as { code?: string } | undefined)?.code;
-const sentModel = (r: Reply) => JSON.parse(r.exchange.upstreamBody().toString('utf8')).model as unknown;
+const chat = (stage: Stage, body: unknown, agent = 'free', path = '/v1/chat/completions') => sendThrough(stage, { path, body, headers: as(agent) });
+const errorCode = (r: StageReply) => (r.body?.['error'] as { code?: string } | undefined)?.code;
+const sentModel = (r: StageReply) => JSON.parse(r.exchange.upstreamBody().toString('utf8')).model as unknown;
 
 describe('route()', () => {
   const stage = pipeline();
 
   it('splits provider/model and builds the URL from the registry only', async () => {
-    const r = await send(stage, 'POST', '/mounted/v1/chat/completions?trace=1', { model: 'openai/gpt-4o', messages: [] }, { ...as('free'), host: 'evil.example' });
+    const r = await sendThrough(stage, {
+      path: '/mounted/v1/chat/completions?trace=1',
+      body: { model: 'openai/gpt-4o', messages: [] },
+      headers: { ...as('free'), host: 'evil.example' },
+    });
     expect(r.status).toBe(204);
     const { provider, requestedModel, upstreamModel, url } = r.exchange.route!;
     expect([provider.name, requestedModel, upstreamModel, url.href]).toEqual([
@@ -98,7 +63,7 @@ describe('route()', () => {
   it('keeps the rest of the model verbatim, and trims the base URL\'s slash', async () => {
     const r = await chat(stage, { model: 'OpenRouter/anthropic/Claude-Sonnet-4' });
     expect([r.exchange.route?.provider.name, r.exchange.route?.upstreamModel]).toEqual(['openrouter', 'anthropic/Claude-Sonnet-4']);
-    const local = await send(stage, 'POST', '/v1/embeddings', { model: 'local/nomic', input: 'x' }, as('free'));
+    const local = await sendThrough(stage, { path: '/v1/embeddings', body: { model: 'local/nomic', input: 'x' }, headers: as('free') });
     expect(local.exchange.route?.url.href).toBe('http://127.0.0.1:8000/base/v1/embeddings');
   });
 
@@ -217,7 +182,7 @@ describe('route()', () => {
     it('answers 404 for paths it does not serve and 405 for other methods', async () => {
       const unknown = await chat(stage, { model: 'openai/gpt-4o' }, 'free', '/v1/completions');
       expect([unknown.status, errorCode(unknown)]).toEqual([404, 'unknown_endpoint']);
-      const get = await send(stage, 'GET', '/v1/chat/completions', undefined, as('free'));
+      const get = await sendThrough(stage, { method: 'GET', path: '/v1/chat/completions', headers: as('free') });
       expect([get.status, errorCode(get), get.headers['allow']]).toEqual([405, 'method_not_allowed', 'POST']);
     });
 
