@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { type Clock, systemClock } from './clock.js';
 import type { JsonObject, WireFormat } from './formats/types.js';
 import { detectFormat } from './formats/index.js';
+import { publish } from './diagnostics.js';
 import { DEFAULT_MAX_BODY_BYTES, type PreParsedBody, readJsonBody } from './http/body.js';
 import type { SseEvent } from './sse/event.js';
 import type { CredentialsState } from './stages/credentials/types.js';
@@ -133,6 +134,7 @@ export class Exchange {
       stream: false,
       model: undefined,
     };
+    publish('requestStart', this);
   }
 
   /**

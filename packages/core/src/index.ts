@@ -7,6 +7,7 @@ export type {
   OutcomeState, RequestState, ResponseHook, ResponseState, Timings,
 } from './exchange.js';
 export { defineStage, runStage } from './stage.js';
+export { endExchange, settleOutcome } from './lifecycle.js';
 export type { Next, Stage, StageFunction, StageMeta } from './stage.js';
 export { compose } from './compose.js';
 export { gateway, gatewayStages } from './gateway.js';

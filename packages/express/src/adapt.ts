@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CllamaError,
   ConfigurationError,
+  endExchange,
   Exchange,
   type Next,
   type PreParsedBody,
@@ -50,6 +51,8 @@ export function toExpress(stage: Stage): RequestHandler {
     const creq = req as unknown as CllamaRequest;
     let exchange = creq[EXCHANGE];
     let parent: Pending | undefined;
+    // The stage that creates the exchange is the outermost: it renders errors and ends the exchange.
+    const outermost = exchange === undefined;
     if (exchange === undefined) {
       exchange = new Exchange(req, res as unknown as ServerResponse, { preParsedBody: preParsedBody(creq) });
       creq[EXCHANGE] = exchange;
@@ -67,11 +70,15 @@ export function toExpress(stage: Stage): RequestHandler {
       });
     const ex = exchange;
     runStage(stage, ex, downstream).then(
-      () => settle(parent, (p) => p.resolve()),
+      () => {
+        if (outermost) endExchange(ex);
+        else settle(parent, (p) => p.resolve());
+      },
       (error: unknown) => {
-        if (parent !== undefined) settle(parent, (p) => p.reject(error));
-        else if (error instanceof CllamaError || error instanceof ConfigurationError) renderError(ex, error);
+        if (!outermost) return settle(parent, (p) => p.reject(error));
+        if (error instanceof CllamaError || error instanceof ConfigurationError) renderError(ex, error);
         else next(error);
+        endExchange(ex, error);
       },
     );
   };

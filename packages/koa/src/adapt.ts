@@ -1,6 +1,7 @@
 import {
   CllamaError,
   ConfigurationError,
+  endExchange,
   Exchange,
   type PreParsedBody,
   renderError,
@@ -30,7 +31,9 @@ export function toKoa(stage: Stage): Middleware {
     }
     try {
       await runStage(stage, exchange, next as () => Promise<void>);
+      if (outermost) endExchange(exchange);
     } catch (error) {
+      if (outermost) endExchange(exchange, error);
       if (!outermost || !(error instanceof CllamaError || error instanceof ConfigurationError)) throw error;
       renderError(exchange, error);
     } finally {

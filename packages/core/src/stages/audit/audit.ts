@@ -1,5 +1,4 @@
-import { publish, publishError } from '../../diagnostics.js';
-import { toCllamaError } from '../../errors.js';
+import { settleOutcome } from '../../lifecycle.js';
 import type { Exchange } from '../../exchange.js';
 import { type Logger, jsonLogger } from '../../logger.js';
 import { defineStage, type Next, type Stage } from '../../stage.js';
@@ -14,9 +13,8 @@ export interface AuditOptions {
 }
 
 /**
- * Writes one audit record per request once it is complete, refused or failed, and publishes
- * `cllama:request:start` / `cllama:request:end`. Mount it first so refusals by later stages are
- * recorded too. Sinks queue their I/O; a failing sink is logged and never fails the request.
+ * Writes one audit record per request once it is complete, refused or failed. Mount it first so
+ * refusals by later stages are recorded too. Sinks queue their I/O; a failing sink is logged and never fails the request.
  *
  * @example
  * app.use('/llm', audit({ sink: [stdoutSink(), costs] }), identity({ resolve }), route({ registry }),
@@ -28,21 +26,13 @@ export function audit(options: AuditOptions = {}): Stage {
   const sinks = inputs.map((s) => toSink(s as AuditSinkInput));
 
   return defineStage({ name: 'audit' }, async function audit(ex: Exchange, next: Next) {
-    publish('requestStart', ex);
     try {
       await next();
-      ex.outcome ??= { status: ex.response?.status ?? ex.res.statusCode };
+      settleOutcome(ex);
     } catch (thrown) {
-      const error = toCllamaError(thrown);
-      ex.outcome = {
-        status: ex.res.headersSent ? ex.res.statusCode : error.status,
-        errorCode: error.code,
-        errorMessage: error.message,
-      };
-      publishError(ex, thrown);
+      settleOutcome(ex, thrown);
       throw thrown;
     } finally {
-      ex.timings.finished ??= ex.clock.now();
       const record = auditRecord(ex);
       for (const sink of sinks) {
         try {
@@ -51,7 +41,6 @@ export function audit(options: AuditOptions = {}): Stage {
           logger.error('audit sink failed', { request_id: ex.id, error: String(error) });
         }
       }
-      publish('requestEnd', ex);
     }
   });
 }
