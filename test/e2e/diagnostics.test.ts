@@ -56,7 +56,7 @@ describe.each(['express', 'koa'] as const)('%s: diagnostics channels', (adapter)
     await upstream.close();
   });
 
-  const post = (body: object, token = AGENT.token) =>
+  const post = (body: object, token: string = AGENT.token) =>
     fetch(`${app.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
