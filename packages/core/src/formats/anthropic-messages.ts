@@ -1,5 +1,6 @@
 import type { SseEvent } from '../sse/event.js';
 import { anthropicErrorBody, anthropicStreamError } from './errors.js';
+import { StreamReaderBase } from './stream-reader-base.js';
 import type { BodyReading, JsonObject, StreamReader, UsageReading, WireFormat } from './types.js';
 import {
   EMPTY_BODY_READING,
@@ -59,12 +60,8 @@ function deltaChars(delta: JsonObject): number {
   }
 }
 
-class MessagesStreamReader implements StreamReader {
+class MessagesStreamReader extends StreamReaderBase {
   readonly #usage: RawAnthropicUsage = {};
-  #chars = 0;
-  #model: string | undefined;
-  #error: string | undefined;
-  #stopReason: string | undefined;
 
   readEvent(event: SseEvent): void {
     const payload = asObject(event.json());
@@ -74,12 +71,12 @@ class MessagesStreamReader implements StreamReader {
     switch (payload['type']) {
       case 'content_block_delta': {
         const delta = asObject(payload['delta']);
-        if (delta !== undefined) this.#chars += deltaChars(delta);
+        if (delta !== undefined) this.chars += deltaChars(delta);
         return;
       }
       case 'message_start': {
         const message = asObject(payload['message']);
-        this.#model ??= asString(message?.['model']);
+        this.model ??= asString(message?.['model']);
         const usage = asObject(message?.['usage']);
         if (usage !== undefined) mergeUsage(usage, this.#usage);
         return;
@@ -87,11 +84,11 @@ class MessagesStreamReader implements StreamReader {
       case 'message_delta': {
         const usage = asObject(payload['usage']);
         if (usage !== undefined) mergeUsage(usage, this.#usage);
-        this.#stopReason = asString(asObject(payload['delta'])?.['stop_reason']) ?? this.#stopReason;
+        this.reasons.set(0, asObject(payload['delta'])?.['stop_reason']);
         return;
       }
       case 'error':
-        this.#error = describeError(payload['error']);
+        this.inBandError = describeError(payload['error']);
         return;
       default:
         return; // ping, content_block_start/stop, message_stop
@@ -100,22 +97,6 @@ class MessagesStreamReader implements StreamReader {
 
   usage(): UsageReading | undefined {
     return normalise(this.#usage);
-  }
-
-  get outputChars(): number {
-    return this.#chars;
-  }
-
-  get error(): string | undefined {
-    return this.#error;
-  }
-
-  get responseModel(): string | undefined {
-    return this.#model;
-  }
-
-  get finishReasons(): readonly string[] {
-    return this.#stopReason === undefined ? [] : [this.#stopReason];
   }
 }
 

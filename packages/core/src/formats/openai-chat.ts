@@ -1,5 +1,6 @@
 import type { SseEvent } from '../sse/event.js';
 import { openaiErrorBody, openaiStreamError } from './errors.js';
+import { StreamReaderBase } from './stream-reader-base.js';
 import type { BodyReading, JsonObject, StreamReader, UsageReading, WireFormat } from './types.js';
 import {
   EMPTY_BODY_READING,
@@ -47,52 +48,32 @@ function deltaChars(delta: JsonObject): number {
   return chars;
 }
 
-class ChatStreamReader implements StreamReader {
+class ChatStreamReader extends StreamReaderBase {
   readonly #usage: UsageDraft = {};
-  readonly #reasons = new FinishReasons();
-  #chars = 0;
-  #model: string | undefined;
-  #error: string | undefined;
 
   readEvent(event: SseEvent): void {
     const chunk = asObject(event.json());
     if (chunk === undefined) return; // `[DONE]` and non-JSON keep-alives
-    this.#model ??= asString(chunk['model']);
+    this.model ??= asString(chunk['model']);
     const choices = chunk['choices'];
     if (Array.isArray(choices)) {
       for (const item of choices) {
         const choice = asObject(item);
         if (choice === undefined) continue;
         const delta = asObject(choice['delta']);
-        if (delta !== undefined) this.#chars += deltaChars(delta);
-        this.#reasons.set(choice['index'], choice['finish_reason']);
+        if (delta !== undefined) this.chars += deltaChars(delta);
+        this.reasons.set(choice['index'], choice['finish_reason']);
       }
     }
     // `"usage": null` rides on every chunk once include_usage is on; only an object is usage.
     const usage = asObject(chunk['usage']);
     if (usage !== undefined) readChatUsage(usage, this.#usage);
     const error = chunk['error'];
-    if (error !== undefined && error !== null) this.#error = describeError(error);
+    if (error !== undefined && error !== null) this.inBandError = describeError(error);
   }
 
   usage(): UsageReading | undefined {
     return finishDraft(this.#usage);
-  }
-
-  get outputChars(): number {
-    return this.#chars;
-  }
-
-  get error(): string | undefined {
-    return this.#error;
-  }
-
-  get responseModel(): string | undefined {
-    return this.#model;
-  }
-
-  get finishReasons(): readonly string[] {
-    return this.#reasons.list();
   }
 }
 

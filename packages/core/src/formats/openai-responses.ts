@@ -1,5 +1,6 @@
 import type { SseEvent } from '../sse/event.js';
 import { openaiErrorBody, openaiStreamError } from './errors.js';
+import { StreamReaderBase } from './stream-reader-base.js';
 import type { BodyReading, JsonObject, StreamReader, UsageReading, WireFormat } from './types.js';
 import {
   EMPTY_BODY_READING,
@@ -38,12 +39,8 @@ const TEXT_DELTAS = new Set([
 /** The events that end a response; only these carry `response.usage`. */
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-class ResponsesStreamReader implements StreamReader {
+class ResponsesStreamReader extends StreamReaderBase {
   readonly #usage: UsageDraft = {};
-  #chars = 0;
-  #model: string | undefined;
-  #error: string | undefined;
-  #status: string | undefined;
 
   readEvent(event: SseEvent): void {
     const payload = asObject(event.json());
@@ -52,43 +49,27 @@ class ResponsesStreamReader implements StreamReader {
     if (typeof type !== 'string') return;
     if (TEXT_DELTAS.has(type)) {
       const delta = payload['delta'];
-      if (typeof delta === 'string') this.#chars += delta.length;
+      if (typeof delta === 'string') this.chars += delta.length;
       return;
     }
     if (type === 'error') {
       // `{type:'error', code, message}`; some servers nest the details under `error` instead.
       const details = payload['error'] ?? { code: payload['code'], message: payload['message'] };
-      this.#error = describeError(details) ?? 'error';
+      this.inBandError = describeError(details) ?? 'error';
       return;
     }
     const response = asObject(payload['response']);
     if (response === undefined) return; // item and content-part events
-    this.#model ??= asString(response['model']);
+    this.model ??= asString(response['model']);
     if (!TERMINAL.has(type)) return;
-    this.#status = asString(response['status']) ?? this.#status;
+    this.reasons.set(0, response['status']);
     const usage = asObject(response['usage']);
     if (usage !== undefined) readResponsesUsage(usage, this.#usage);
-    if (type === 'response.failed') this.#error = describeError(response['error']) ?? 'response.failed';
+    if (type === 'response.failed') this.inBandError = describeError(response['error']) ?? 'response.failed';
   }
 
   usage(): UsageReading | undefined {
     return finishDraft(this.#usage);
-  }
-
-  get outputChars(): number {
-    return this.#chars;
-  }
-
-  get error(): string | undefined {
-    return this.#error;
-  }
-
-  get responseModel(): string | undefined {
-    return this.#model;
-  }
-
-  get finishReasons(): readonly string[] {
-    return this.#status === undefined ? [] : [this.#status];
   }
 }
 

@@ -11,6 +11,7 @@ import { createRegistry, type ProviderInput } from '../route/registry.js';
 import { route } from '../route/route.js';
 import { credentials } from './credentials.js';
 
+/** Headers go on the wire as given, duplicate and hop-by-hop lines included (see `sendThrough`). */
 const send = (stage: Stage, path: string, body: unknown, headers: OutgoingHttpHeaders): Promise<StageReply> => sendThrough(stage, { path, body, headers });
 
 const AGENT = 'bot:AGENT-SECRET';
