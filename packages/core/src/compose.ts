@@ -49,11 +49,13 @@ export function compose(stages: readonly Stage[], name = 'pipeline'): Stage {
         const stage = list[i];
         if (stage === undefined) return next();
         let downstreamSettled = true;
-        const downstream: Next = () => {
+        const downstream: Next = async () => {
           downstreamSettled = false;
-          return dispatch(i + 1).finally(() => {
+          try {
+            await dispatch(i + 1);
+          } finally {
             downstreamSettled = true;
-          });
+          }
         };
         // Inner stages skip the per-request requirement check: the order was verified above.
         await stage(exchange, downstream);

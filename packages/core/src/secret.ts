@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 
 /**
@@ -8,6 +9,7 @@ import { inspect } from 'node:util';
  */
 export class Secret {
   readonly #value: string;
+  #digest: Buffer | undefined;
 
   constructor(value: string) {
     this.#value = value;
@@ -15,6 +17,12 @@ export class Secret {
 
   reveal(): string {
     return this.#value;
+  }
+
+  /** SHA-256 of the value, computed once: constant-time comparisons hash both sides to one length. */
+  sha256(): Buffer {
+    this.#digest ??= createHash('sha256').update(this.#value).digest();
+    return this.#digest;
   }
 
   get isEmpty(): boolean {

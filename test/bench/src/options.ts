@@ -15,6 +15,9 @@ export interface RunProfile {
   readonly streams: number;
   readonly streamChunks: number;
   readonly streamIntervalMs: number;
+  /** Streams with long gaps between events, where a held-back chunk cannot hide in the noise. */
+  readonly gapStreams: number;
+  readonly gapMs: number;
   /** The long-stream RSS test. */
   readonly bigStreamMiB: number;
   /** Distinct agents for the per-agent state test. */
@@ -35,12 +38,13 @@ export interface RunOptions {
 
 const FULL: RunProfile = {
   name: 'full', rounds: 5, warmupMs: 600, latencyMs: 2500, latencyMaxRequests: 4000, loadMs: 3000, connections: 50,
-  streams: 20, streamChunks: 20, streamIntervalMs: 2, bigStreamMiB: 100, agents: 10_000, inprocIterations: 20_000, profileMs: 6000,
+  streams: 20, streamChunks: 20, streamIntervalMs: 2, gapStreams: 3, gapMs: 50, bigStreamMiB: 100, agents: 10_000, inprocIterations: 20_000, profileMs: 6000,
 };
 
 const QUICK: RunProfile = {
-  name: 'quick', rounds: 2, warmupMs: 300, latencyMs: 600, latencyMaxRequests: 1500, loadMs: 800, connections: 50,
-  streams: 5, streamChunks: 20, streamIntervalMs: 2, bigStreamMiB: 100, agents: 10_000, inprocIterations: 4000, profileMs: 0,
+  name: 'quick', rounds: 2, warmupMs: 200, latencyMs: 300, latencyMaxRequests: 1500, loadMs: 400, connections: 50,
+  // 2,000 agents: the per-agent figure is judged pro rata (20 MiB per 10,000).
+  streams: 5, streamChunks: 20, streamIntervalMs: 2, gapStreams: 1, gapMs: 50, bigStreamMiB: 100, agents: 2000, inprocIterations: 2500, profileMs: 0,
 };
 
 /**

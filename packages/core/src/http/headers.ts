@@ -33,7 +33,8 @@ export function responseHeadersFrom(
 
 /** Header names a `Connection` header marks as hop-by-hop for this message. */
 export function connectionListed(value: string | string[] | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined;
+  // The common values name no header: skip the split on the hot path.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
   const text = Array.isArray(value) ? value.join(',') : value;
   const names = text
     .split(',')

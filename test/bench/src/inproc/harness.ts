@@ -31,6 +31,9 @@ export function fakeExchange(path: string, headers: IncomingHttpHeaders, body: B
   req.method = 'POST';
   req.url = path;
   req.headers = { ...headers, 'content-length': String(body.length) };
+  // What the HTTP parser sets once the body is in: without it, destroying the request after reading
+  // it (as `for await` does) counts as an abort and takes the socket down with it.
+  req.complete = true;
   req.push(body);
   req.push(null);
   const res = new http.ServerResponse(req);
@@ -71,11 +74,11 @@ export function replay(canned: ReturnType<typeof cannedResponses>, stream: boole
 export function memoryTransport(canned: ReturnType<typeof cannedResponses>): Transport {
   return {
     name: 'memory',
-    async dispatch(_exchange, request) {
+    dispatch(_exchange, request) {
       const stream = request.body.includes('"stream":true');
       // forward() sets include_usage on streams; the fake then sends the usage event, like OpenAI.
       const includeUsage = request.body.includes('"include_usage":true');
-      return replay(canned, stream, includeUsage);
+      return { response: Promise.resolve(replay(canned, stream, includeUsage)), abort() {} };
     },
     async close() {},
   };

@@ -17,6 +17,9 @@ export interface StreamFigures {
   readonly coalesced: number;
   /** Streams that lost an event or failed. */
   readonly broken: number;
+  /** Events of the gap streams that arrived more than half a gap late: held until later bytes came. */
+  readonly heldBack: number;
+  readonly gapEvents: number;
 }
 
 export interface RoundSample {
@@ -69,11 +72,18 @@ async function measureStreams(endpoint: Endpoint, profile: RunProfile): Promise<
   // The upstream stamps its content events and the finish event.
   const expected = profile.streamChunks + 1;
   const delays = samples.flatMap((s) => s.delaysMs);
+  // With events `gapMs` apart, a proxy that waits for more bytes before writing delays an event by a
+  // whole gap; scheduling noise on this machine is a few ms, far below half of it.
+  const gapBody = chatRequestBody(true, { chunks: 5, chunkBytes: 32, intervalMs: profile.gapMs });
+  const gaps = await runStreams(endpoint, gapBody, profile.gapStreams);
+  const gapDelays = gaps.flatMap((s) => s.delaysMs);
   return {
     ttfbMs: percentile(samples.map((s) => s.ttfbMs), 50),
     delayP50Ms: percentile(delays, 50),
     delayP99Ms: percentile(delays, 99),
     coalesced: samples.reduce((sum, s) => sum + s.coalesced, 0),
-    broken: samples.filter((s) => !s.ok || s.events !== expected).length,
+    broken: samples.filter((s) => !s.ok || s.events !== expected).length + gaps.filter((s) => !s.ok || s.events !== 6).length,
+    heldBack: gapDelays.filter((d) => d > profile.gapMs / 2).length,
+    gapEvents: gapDelays.length,
   };
 }

@@ -58,7 +58,7 @@ export async function startCommand(argv: (port: number) => readonly string[]): P
     origin,
     pid,
     cpu: async () => procCpu(pid),
-    mem: async () => ({ rss: procRss(pid), heapUsed: Number.NaN, external: Number.NaN }),
+    mem: async () => ({ rss: procRss(pid), heapUsed: Number.NaN, heapTotal: Number.NaN, external: Number.NaN }),
     stop: async () => {
       const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
       proc.kill('SIGTERM');

@@ -15,6 +15,8 @@ export interface CpuReply {
 export interface MemReply {
   readonly rss: number;
   readonly heapUsed: number;
+  /** Heap the V8 has committed: pages it keeps after a GC still count in RSS. */
+  readonly heapTotal: number;
   readonly external: number;
 }
 
@@ -46,8 +48,8 @@ export function serveControl(onExit: () => Promise<void>): void {
       reply({ userUs: user, systemUs: system });
     } else if (message.op === 'mem') {
       if (message.gc) collect();
-      const { rss, heapUsed, external } = process.memoryUsage();
-      reply({ rss, heapUsed, external });
+      const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+      reply({ rss, heapUsed, heapTotal, external });
     } else {
       // process.exit (not a signal) so that --cpu-prof writes its profile.
       void onExit().finally(() => {

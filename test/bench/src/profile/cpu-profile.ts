@@ -1,5 +1,6 @@
-// Reads a V8 `.cpuprofile` (what `node --cpu-prof` writes) and ranks functions by self time, grouped
-// by where the code lives, so the report can say where a request's time goes.
+// Reads a V8 `.cpuprofile` (what `node --cpu-prof` writes) into self time per function, grouped by
+// where the code lives, and compares two profiles per request: the pipeline against its bare
+// passthrough under the same load says where the pipeline's extra time goes.
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -13,31 +14,39 @@ interface CpuProfile {
   readonly timeDeltas: readonly number[];
 }
 
-export type CodeGroup = 'cllama' | 'http-proxy-middleware' | 'http-proxy' | 'express' | 'koa' | 'node' | 'gc/idle/program' | 'other';
+export type CodeGroup = 'cllama' | 'cllama deps' | 'http-proxy-middleware' | 'http-proxy' | 'express' | 'koa' | 'node' | 'gc' | 'other';
 
-export interface HotFunction {
+/** Each library's own dependencies count with it, so a group is what you pay for using that library. */
+const PACKAGE_GROUPS: ReadonlyArray<readonly [RegExp, CodeGroup]> = [
+  [/\/node_modules\/(lru-cache|eventsource-parser|@pydantic)\//, 'cllama deps'],
+  [/\/node_modules\/(http-proxy-middleware|debug|ms|is-glob|is-extglob|micromatch|braces|picomatch|is-plain-object)\//, 'http-proxy-middleware'],
+  [/\/node_modules\/(http-proxy|requires-port|eventemitter3|follow-redirects)\//, 'http-proxy'],
+  [/\/node_modules\/(express|router|parseurl|path-to-regexp|finalhandler|send|serve-static|qs|body-parser|on-finished)\//, 'express'],
+  [/\/node_modules\/(koa[^/]*|@koa\/[^/]+|koa-compose|delegates|only)\//, 'koa'],
+];
+
+export interface FunctionCost {
+  readonly key: string;
   readonly name: string;
   readonly location: string;
   readonly group: CodeGroup;
-  readonly selfMs: number;
-  /** Share of the busy (non-idle) samples. */
-  readonly share: number;
+  /** Self time per request served in the profiled window, µs. */
+  readonly usPerRequest: number;
 }
 
-export interface ProfileSummary {
-  readonly busyMs: number;
-  readonly groups: ReadonlyArray<{ readonly group: CodeGroup; readonly selfMs: number; readonly share: number }>;
-  readonly top: readonly HotFunction[];
+export interface ProfiledRun {
+  readonly target: string;
+  readonly requests: number;
+  readonly busyUsPerRequest: number;
+  readonly functions: ReadonlyMap<string, FunctionCost>;
 }
 
 function groupOf(url: string, name: string): CodeGroup {
   if (url.includes('/packages/') && url.includes('/dist/')) return 'cllama';
-  if (url.includes('/http-proxy-middleware/')) return 'http-proxy-middleware';
-  if (url.includes('/http-proxy/')) return 'http-proxy';
-  if (url.includes('/node_modules/express/') || url.includes('/node_modules/router/')) return 'express';
-  if (url.includes('/node_modules/koa')) return 'koa';
-  if (url.startsWith('node:') || (url === '' && name !== '' && !name.startsWith('('))) return 'node';
-  if (name === '(garbage collector)' || name === '(idle)' || name === '(program)') return 'gc/idle/program';
+  for (const [pattern, group] of PACKAGE_GROUPS) if (pattern.test(url)) return group;
+  if (name === '(garbage collector)') return 'gc';
+  // Native frames (writev, runMicrotasks, …) and `(program)` are Node and V8 doing I/O and scheduling.
+  if (url.startsWith('node:') || url === '') return 'node';
   return 'other';
 }
 
@@ -46,38 +55,69 @@ function shortLocation(url: string, line: number): string {
   return cut === '' ? '(native)' : `${cut}:${line + 1}`;
 }
 
-/** Self time per function (summed over every node with the same name and place). */
-export function summarizeProfile(path: string, topN = 25): ProfileSummary {
+/**
+ * Self time per function over the samples taken after `skipMs` (process start-up and warm-up are
+ * left out), divided by the requests served in that window. Idle samples are not counted.
+ */
+export function readProfile(path: string, target: string, skipMs: number, requests: number): ProfiledRun {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-
-  const functions = new Map<string, { name: string; location: string; group: CodeGroup; us: number }>();
+  const totals = new Map<string, { name: string; location: string; group: CodeGroup; us: number }>();
+  let elapsedUs = 0;
   let busyUs = 0;
-  for (const [id, us] of selfUs) {
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    elapsedUs += delta;
     const frame = byId.get(id)?.callFrame;
-    if (frame === undefined || frame.functionName === '(idle)') continue;
-    busyUs += us;
+    if (elapsedUs < skipMs * 1000 || frame === undefined || frame.functionName === '(idle)') return;
+    busyUs += delta;
     const location = shortLocation(frame.url, frame.lineNumber);
     const key = `${frame.functionName}@${location}`;
-    const entry = functions.get(key) ?? { name: frame.functionName || '(anonymous)', location, group: groupOf(frame.url, frame.functionName), us: 0 };
-    entry.us += us;
-    functions.set(key, entry);
-  }
-  const groupUs = new Map<CodeGroup, number>();
-  for (const f of functions.values()) groupUs.set(f.group, (groupUs.get(f.group) ?? 0) + f.us);
-  const ranked = [...functions.values()].sort((a, b) => b.us - a.us);
-  const toHot = (f: (typeof ranked)[number]): HotFunction => ({ name: f.name, location: f.location, group: f.group, selfMs: f.us / 1000, share: f.us / busyUs });
-  const mustShow = (g: CodeGroup): HotFunction[] => ranked.filter((f) => f.group === g).slice(0, 8).map(toHot);
-  // The overall top, plus the top of our code and of the proxy libraries even if they rank lower.
-  const top = new Map<string, HotFunction>();
-  for (const f of [...ranked.slice(0, topN).map(toHot), ...mustShow('cllama'), ...mustShow('http-proxy'), ...mustShow('http-proxy-middleware')]) {
-    top.set(`${f.name}@${f.location}`, f);
-  }
-  return {
-    busyMs: busyUs / 1000,
-    groups: [...groupUs].map(([group, us]) => ({ group, selfMs: us / 1000, share: us / busyUs })).sort((a, b) => b.selfMs - a.selfMs),
-    top: [...top.values()].sort((a, b) => b.selfMs - a.selfMs),
+    const entry = totals.get(key) ?? { name: frame.functionName || '(anonymous)', location, group: groupOf(frame.url, frame.functionName), us: 0 };
+    entry.us += delta;
+    totals.set(key, entry);
+  });
+  const functions = new Map<string, FunctionCost>();
+  for (const [key, t] of totals) functions.set(key, { key, name: t.name, location: t.location, group: t.group, usPerRequest: t.us / requests });
+  return { target, requests, busyUsPerRequest: busyUs / requests, functions };
+}
+
+export interface GroupCost {
+  readonly group: CodeGroup;
+  readonly pipelineUs: number;
+  readonly baselineUs: number;
+}
+
+export interface ProfileComparison {
+  readonly pipeline: ProfiledRun;
+  readonly baseline: ProfiledRun;
+  readonly groups: readonly GroupCost[];
+  /** Functions by (pipeline − baseline) µs per request, largest first. */
+  readonly added: ReadonlyArray<FunctionCost & { readonly baselineUs: number }>;
+  /** The pipeline's own hottest functions in our code and in the proxy libraries. */
+  readonly hottest: Readonly<Record<'cllama' | 'proxy', readonly FunctionCost[]>>;
+}
+
+function byGroup(run: ProfiledRun): Map<CodeGroup, number> {
+  const sums = new Map<CodeGroup, number>();
+  for (const f of run.functions.values()) sums.set(f.group, (sums.get(f.group) ?? 0) + f.usPerRequest);
+  return sums;
+}
+
+export function compareProfiles(pipeline: ProfiledRun, baseline: ProfiledRun, top = 20): ProfileComparison {
+  const pg = byGroup(pipeline);
+  const bg = byGroup(baseline);
+  const groups = [...new Set([...pg.keys(), ...bg.keys()])]
+    .map((group) => ({ group, pipelineUs: pg.get(group) ?? 0, baselineUs: bg.get(group) ?? 0 }))
+    .sort((a, b) => b.pipelineUs - b.baselineUs - (a.pipelineUs - a.baselineUs));
+  const added = [...pipeline.functions.values()]
+    .map((f) => ({ ...f, baselineUs: baseline.functions.get(f.key)?.usPerRequest ?? 0 }))
+    .sort((a, b) => b.usPerRequest - b.baselineUs - (a.usPerRequest - a.baselineUs))
+    .slice(0, top);
+  const ranked = [...pipeline.functions.values()].sort((a, b) => b.usPerRequest - a.usPerRequest);
+  const hottest = {
+    cllama: ranked.filter((f) => f.group === 'cllama').slice(0, 12),
+    proxy: ranked.filter((f) => f.group === 'http-proxy' || f.group === 'http-proxy-middleware').slice(0, 8),
   };
+  return { pipeline, baseline, groups, added, hottest };
 }

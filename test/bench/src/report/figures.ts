@@ -30,9 +30,12 @@ export interface StreamTargetFigures {
   readonly addedTtfbVsBaseline: Summary;
   readonly addedDelayP50VsDirect: Summary;
   readonly addedDelayP99VsDirect: Summary;
+  readonly addedDelayP50VsBaseline: Summary;
   readonly addedDelayP99VsBaseline: Summary;
   readonly coalesced: number;
   readonly broken: number;
+  readonly heldBack: number;
+  readonly gapEvents: number;
 }
 
 type Pick = (s: RoundSample) => number;
@@ -84,9 +87,12 @@ export function computeFigures(targets: readonly TargetSpec[], samples: readonly
               addedTtfbVsBaseline: vs(t.baseline, ttfb),
               addedDelayP50VsDirect: vs('direct', delayP50),
               addedDelayP99VsDirect: vs('direct', delayP99),
+              addedDelayP50VsBaseline: vs(t.baseline, delayP50),
               addedDelayP99VsBaseline: vs(t.baseline, delayP99),
               coalesced: own.reduce((sum, s) => sum + (s.stream?.coalesced ?? 0), 0),
               broken: own.reduce((sum, s) => sum + (s.stream?.broken ?? 0), 0),
+              heldBack: own.reduce((sum, s) => sum + (s.stream?.heldBack ?? 0), 0),
+              gapEvents: own.reduce((sum, s) => sum + (s.stream?.gapEvents ?? 0), 0),
             }
           : undefined,
       };

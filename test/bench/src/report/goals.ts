@@ -31,12 +31,11 @@ export function checkGoals(
     if (s !== undefined) {
       const ttfb = s.addedTtfbVsBaseline.median;
       results.push({ goal: 'stream TTFB within 1 ms of bare passthrough', subject: `${f.target.id} vs ${base}`, value: `${fmt(ttfb, 3)} ms`, met: judge(ttfb, (v) => v <= 1) });
-      const held = s.addedDelayP99VsBaseline.median;
       results.push({
-        goal: 'no chunk held back (every event relayed on arrival)',
-        subject: `${f.target.id} vs ${base}`,
-        value: `p99 per-event delay ${fmt(held, 3)} ms over passthrough; ${s.coalesced} coalesced, ${s.broken} broken streams`,
-        met: judge(held, (v) => v <= 1 && s.broken === 0),
+        goal: 'no chunk held back (events 50 ms apart each relayed on arrival)',
+        subject: f.target.id,
+        value: `${s.heldBack} of ${s.gapEvents} events held back, ${s.broken} broken streams; per-event delay over ${base}: p50 ${fmt(s.addedDelayP50VsBaseline.median, 3)} ms, p99 ${fmt(s.addedDelayP99VsBaseline.median, 3)} ms`,
+        met: s.gapEvents > 0 ? s.heldBack === 0 && s.broken === 0 : undefined,
       });
     }
     if (portkey !== undefined) {
@@ -48,12 +47,17 @@ export function checkGoals(
   for (const b of bigStreams.filter((x) => x.target.startsWith('pipeline'))) {
     const peak = (b.peakRss - b.before.rss) / MiB;
     const after = (b.after.rss - b.before.rss) / MiB;
-    results.push({ goal: `RSS growth over a ${fmt(b.bytes / MiB, 0)} MiB stream < 10 MiB (peak during the stream)`, subject: b.target, value: `peak +${fmt(peak, 1)} MiB, after GC ${signed(after)} MiB`, met: judge(peak, (v) => v < 10) });
+    const second = (b.afterSecond.rss - b.after.rss) / MiB;
+    results.push({ goal: `RSS growth over a ${fmt(b.bytes / MiB, 0)} MiB stream < 10 MiB (peak during the stream)`, subject: b.target, value: `peak +${fmt(peak, 1)} MiB, after GC ${signed(after)} MiB, a 2nd stream ${signed(second)} MiB more`, met: judge(peak, (v) => v < 10) });
   }
   if (agents !== undefined) {
     const rss = (agents.manyAfter.rss - agents.oneAgent.rss) / MiB;
-    const heap = (agents.manyAfter.heapUsed - agents.oneAgent.heapUsed) / MiB;
-    results.push({ goal: `state for ${agents.agents} agents < 20 MiB`, subject: 'pipeline-express', value: `RSS ${signed(rss)} MiB, heap ${signed(heap)} MiB vs a 1-agent process`, met: judge(Math.max(rss, heap), (v) => v < 20) });
+    const state = (agents.manyAfter.heapUsed + agents.manyAfter.external - agents.oneAgent.heapUsed - agents.oneAgent.external) / MiB;
+    // The bar is 20 MiB for 10,000 agents; a quick run with fewer agents is held to the same rate.
+    // Judged on heap + external after GC (the state itself); RSS moves by several MiB between
+    // identical processes here (allocator and JIT), so it is shown, not judged.
+    const limit = (20 * agents.agents) / 10_000;
+    results.push({ goal: `state for ${agents.agents} agents < ${fmt(limit, 0)} MiB (heap + external after GC)`, subject: 'pipeline-express', value: `heap + external ${signed(state)} MiB (RSS ${signed(rss)} MiB) vs a 1-agent process`, met: judge(state, (v) => v < limit) });
   }
   return results;
 }

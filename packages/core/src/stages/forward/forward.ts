@@ -121,21 +121,26 @@ async function dispatch(ex: Exchange, transport: Transport, timeoutMs: number): 
     ex.response = { status: 499, streamed: false, completion: 'client_aborted' };
     return undefined;
   }
-  const controller = new AbortController();
+  let abortedBy: Error | undefined;
+  const request = { url: ex.route!.url, method: 'POST', headers: ex.credentials!.headers, body: ex.upstreamBody() };
+  const inflight = transport.dispatch(ex, request);
+  const abort = (reason: Error): void => {
+    abortedBy ??= reason;
+    inflight.abort(reason);
+  };
   const onClientGone = (): void => {
-    if (!ex.res.writableFinished) controller.abort(CLIENT_GONE);
+    if (!ex.res.writableFinished) abort(CLIENT_GONE);
   };
   ex.res.on('close', onClientGone);
-  const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
+  const timer = setTimeout(abort, timeoutMs, TIMED_OUT);
   try {
-    const request = { url: ex.route!.url, method: 'POST', headers: ex.credentials!.headers, body: ex.upstreamBody() };
-    return await transport.dispatch(ex, request, controller.signal);
+    return await inflight.response;
   } catch (error) {
-    if (controller.signal.reason === CLIENT_GONE) {
+    if (abortedBy === CLIENT_GONE) {
       ex.response = { status: 499, streamed: false, completion: 'client_aborted' };
       return undefined;
     }
-    if (controller.signal.reason === TIMED_OUT) {
+    if (abortedBy === TIMED_OUT) {
       throw new UpstreamTimeoutError('upstream_timeout', `upstream did not respond within ${timeoutMs} ms`);
     }
     const code = (error as NodeJS.ErrnoException).code ?? 'transport error';

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { createProxyMiddleware, proxyEventsPlugin, type RequestHandler } from 'http-proxy-middleware';
 import type { Exchange } from '../../exchange.js';
-import type { Transport, UpstreamRequest, UpstreamResponse } from './transport.js';
+import type { InFlight, Transport, UpstreamRequest, UpstreamResponse } from './transport.js';
 
 export interface HpmTransportOptions {
   /** Keep-alive agents for http and https upstreams. Defaults: keep-alive, no socket cap. */
@@ -19,6 +19,8 @@ interface Pending {
   reject(error: Error): void;
   proxyReq?: ClientRequest;
   proxyRes?: IncomingMessage;
+  /** Set when aborted before the proxy created its request: that request is torn down on arrival. */
+  aborted?: Error;
 }
 
 const PENDING = Symbol('cllama.hpm.pending');
@@ -47,24 +49,26 @@ export function httpProxyMiddlewareTransport(options: HpmTransportOptions = {}):
 
   return Object.freeze({
     name: 'http-proxy-middleware',
-    dispatch(exchange: Exchange, request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+    dispatch(exchange: Exchange, request: UpstreamRequest): InFlight {
       const proxy = request.url.protocol === 'https:' ? proxies['https:'] : proxies['http:'];
-      return new Promise<UpstreamResponse>((resolve, reject) => {
-        const req = exchange.req as WithPending;
-        const pending: Pending = { request, originalUrl: req.url, resolve, reject };
-        req[PENDING] = pending;
-        const onAbort = (): void => {
-          const reason = signal.reason instanceof Error ? signal.reason : new Error('aborted');
+      const req = exchange.req as WithPending;
+      let pending!: Pending;
+      const response = new Promise<UpstreamResponse>((resolve, reject) => {
+        pending = { request, originalUrl: req.url, resolve, reject };
+      });
+      req[PENDING] = pending;
+      void proxy(req, exchange.res, (error?: unknown) => {
+        pending.reject(error instanceof Error ? error : new Error('proxy did not handle the request'));
+      });
+      return {
+        response,
+        abort(reason: Error): void {
+          pending.aborted = reason;
           pending.proxyReq?.destroy(reason);
           pending.proxyRes?.destroy(reason);
-          reject(reason);
-        };
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        void proxy(req, exchange.res, (error?: unknown) => {
-          reject(error instanceof Error ? error : new Error('proxy did not handle the request'));
-        });
-      });
+          pending.reject(reason);
+        },
+      };
     },
     async close(): Promise<void> {
       httpAgent.destroy();
@@ -93,6 +97,7 @@ function createProxy(agent: http.Agent): RequestHandler<IncomingMessage, ServerR
       proxyReq(proxyReq, req) {
         const pending = pendingOf(req);
         pending.proxyReq = proxyReq;
+        if (pending.aborted !== undefined) return void proxyReq.destroy(pending.aborted);
         // pathRewrite changed req.url; the app behind us should see what it saw before.
         req.url = pending.originalUrl;
         // The proxy copied every inbound header. The only ones that may leave are ours.

@@ -1,7 +1,8 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent } from 'undici';
 import type { Exchange } from '../../exchange.js';
-import type { Transport, UpstreamRequest, UpstreamResponse } from './transport.js';
+import type { InFlight, Transport, UpstreamRequest, UpstreamResponse } from './transport.js';
 
 export interface UndiciTransportOptions {
   /** Most sockets per upstream origin. Default: no limit. */
@@ -29,18 +30,24 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
   });
   return Object.freeze({
     name: 'undici',
-    async dispatch(_exchange: Exchange, request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
-      const { host: _host, ...headers } = request.headers;
-      const response = await agent.request({
-        origin: request.url.origin,
-        path: request.url.pathname + request.url.search,
-        method: 'POST',
-        headers: { ...headers, 'content-length': String(request.body.length) },
-        body: request.body,
-        signal,
-      });
-      return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
+    dispatch(_exchange: Exchange, request: UpstreamRequest): InFlight {
+      // undici accepts an EventEmitter as the abort signal: far cheaper to make than an AbortSignal.
+      const signal = new EventEmitter();
+      return { response: send(agent, request, signal), abort: () => void signal.emit('abort') };
     },
     close: () => agent.close(),
   });
+}
+
+async function send(agent: Agent, request: UpstreamRequest, signal: EventEmitter): Promise<UpstreamResponse> {
+  const { host: _host, ...headers } = request.headers;
+  const response = await agent.request({
+    origin: request.url.origin,
+    path: request.url.pathname + request.url.search,
+    method: 'POST',
+    headers: { ...headers, 'content-length': String(request.body.length) },
+    body: request.body,
+    signal,
+  });
+  return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: response.body };
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { AuthenticationError, ConfigurationError, ServiceUnavailableError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
 import { jsonLogger, type Logger } from '../../logger.js';
+import { Secret } from '../../secret.js';
 import { defineStage, type Next, type Stage } from '../../stage.js';
 import { isValidAgentId } from './agent-id.js';
 import { contextDirResolver } from './resolvers/context-dir.js';
@@ -69,7 +70,7 @@ export function identity(options: IdentityOptions): Stage {
   }
   const lookup = cached(toResolver(resolve, logger), cacheTtlMs, cacheMax, clock);
   // Hashed and compared when the agent is unknown, so that path costs the same as a wrong secret.
-  const dummySecret = randomBytes(32).toString('hex');
+  const dummySecret = new Secret(randomBytes(32).toString('hex'));
 
   return defineStage({ name: 'identity' }, async function identity(ex: Exchange, next: Next): Promise<void> {
     const presented = presentedCredentials(ex.request.headers, ex.request.format?.name === 'anthropic');
@@ -86,7 +87,7 @@ export function identity(options: IdentityOptions): Stage {
     const presentedDigest = digest(presented.secret);
     // Hashing first makes the comparison length-independent: timingSafeEqual needs equal lengths,
     // and comparing raw lengths would leak the stored secret's length.
-    const stored = digest(record === undefined ? dummySecret : record.secret.reveal());
+    const stored = (record === undefined ? dummySecret : record.secret).sha256();
     const equal = timingSafeEqual(presentedDigest, stored);
     // `isEmpty` is redundant with the parser (presented secrets are never empty) but states the rule:
     // an agent without a stored secret can never authenticate.
