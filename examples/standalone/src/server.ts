@@ -2,7 +2,7 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   audit, type AuditSink, compose, costLedger, createPriceBook, createRegistry, credentials, fileSink, forward, identity,
-  jsonLogger, type Logger, models, route, stdoutSink, usage,
+  jsonLogger, type Logger, models, route, stdoutSink, undiciTransport, usage,
 } from '@cllama/core';
 import { toExpress } from '@cllama/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -48,7 +48,8 @@ export async function startGateway(config: StandaloneConfig, options: { logger?:
     credentials(),
     // The demo's mock models get a made-up price so the dashboard shows what priced traffic looks like.
     usage({ logger, prices: demo ? createPriceBook({ overrides: DEMO_PRICES }) : undefined }),
-    forward({ firstByteTimeoutMs: config.firstByteTimeoutMs, idleTimeoutMs: config.idleTimeoutMs }),
+    // undici's pool: the transport that meets the overhead targets in docs/benchmarks.md.
+    forward({ transport: undiciTransport(), firstByteTimeoutMs: config.firstByteTimeoutMs, idleTimeoutMs: config.idleTimeoutMs }),
   ], 'gateway');
 
   const api = express();

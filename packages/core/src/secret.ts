@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { inspect } from 'node:util';
 
 /**
@@ -21,7 +21,7 @@ export class Secret {
 
   /** SHA-256 of the value, computed once: constant-time comparisons hash both sides to one length. */
   sha256(): Buffer {
-    this.#digest ??= createHash('sha256').update(this.#value).digest();
+    this.#digest ??= hash('sha256', this.#value, 'buffer');
     return this.#digest;
   }
 

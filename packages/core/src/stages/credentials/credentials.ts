@@ -67,10 +67,10 @@ export function credentials(options: CredentialsOptions = {}): Stage {
       if (route === undefined) throw new InternalError('pipeline_misconfigured', 'credentials() ran without a route');
       const { provider, url } = route;
       const headers = forwardableHeaders(ex.request.headers);
-      headers.set('host', url.host);
-      headers.set('content-type', 'application/json');
-      headers.set('accept-encoding', 'identity');
-      if (provider.api === 'anthropic' && !headers.has('anthropic-version')) headers.set('anthropic-version', anthropicVersion);
+      headers['host'] = url.host;
+      headers['content-type'] = 'application/json';
+      headers['accept-encoding'] = 'identity';
+      if (provider.api === 'anthropic' && headers['anthropic-version'] === undefined) headers['anthropic-version'] = anthropicVersion;
       let keyId: string | undefined;
       if (provider.auth.kind !== 'none') {
         const key = chooseKey(provider);
@@ -79,23 +79,26 @@ export function credentials(options: CredentialsOptions = {}): Stage {
         }
         keyId = key.id;
         const name = provider.auth.kind === 'bearer' ? 'authorization' : provider.auth.kind === 'x-api-key' ? 'x-api-key' : provider.auth.name;
-        headers.set(name, provider.auth.kind === 'bearer' ? `Bearer ${key.secret.reveal()}` : key.secret.reveal());
+        headers[name] = provider.auth.kind === 'bearer' ? `Bearer ${key.secret.reveal()}` : key.secret.reveal();
       }
-      ex.credentials = Object.freeze({ headers: Object.freeze(Object.fromEntries(headers)), keyId });
+      ex.credentials = { headers, keyId };
       await next();
     },
   );
 }
 
 /** The inbound headers that may travel on, multi-valued ones joined with `, `. */
-function forwardableHeaders(inbound: Exchange['request']['headers']): Map<string, string> {
+function forwardableHeaders(inbound: Exchange['request']['headers']): Record<string, string> {
   const listed = connectionListed(inbound['connection']);
-  const out = new Map<string, string>();
-  for (const [rawName, value] of Object.entries(inbound)) {
+  // A null-prototype object: header names are client input and must not reach Object.prototype.
+  const out = Object.create(null) as Record<string, string>;
+  for (const rawName in inbound) {
+    const value = inbound[rawName];
+    // Node already lower-cases names; a hand-built IncomingHttpHeaders might not.
     const name = rawName.toLowerCase();
     if (value === undefined || DROPPED.has(name) || listed?.has(name)) continue;
-    if (DROPPED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
-    out.set(name, Array.isArray(value) ? value.join(', ') : value);
+    if (name.startsWith('x-') && DROPPED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }

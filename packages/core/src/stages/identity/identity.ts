@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
 import { AuthenticationError, ConfigurationError, ServiceUnavailableError } from '../../errors.js';
@@ -139,7 +139,7 @@ function cached(resolve: AgentResolver, ttl: number, max: number, clock: Clock |
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
 
 function describe(error: unknown): string {

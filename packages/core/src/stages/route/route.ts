@@ -59,6 +59,7 @@ export function route(options: RouteOptions): Stage {
     throw new ConfigurationError(`route(): fallbackProvider "${fallbackProvider}" is not in the registry`);
   }
   const resolver: Resolver = Object.freeze({ registry, matchRoute, fallback });
+  const urls: UrlCache = new WeakMap();
 
   return defineStage({ name: 'route', requires: ['identity'] }, async function route(ex: Exchange, next: Next): Promise<void> {
     const format = ex.request.format;
@@ -91,7 +92,7 @@ export function route(options: RouteOptions): Stage {
         throw new PermissionDeniedError('model_not_allowed', `model "${requested}" is not allowed for this agent`);
       }
     }
-    ex.route = Object.freeze({ provider, requestedModel: requested, upstreamModel: model, url: upstreamUrl(provider, format, ex.request.query) });
+    ex.route = Object.freeze({ provider, requestedModel: requested, upstreamModel: model, url: upstreamUrl(urls, provider, format, ex.request.query) });
     if (body['model'] !== model) {
       body['model'] = model;
       ex.markBodyChanged();
@@ -148,7 +149,22 @@ function normaliseBare(model: string, policy: ModelPolicy | undefined, ex: Excha
 }
 
 /** Base URL path (trailing `/` trimmed) + endpoint + the client's query; nothing else from the request. */
-function upstreamUrl(provider: ProviderConfig, format: WireFormat, query: string): URL {
+/**
+ * Upstream URLs without a query are the same for every request to a provider and format, so each
+ * stage builds them once (the registry is frozen) and shares them; `RouteState.url` is read-only.
+ */
+type UrlCache = WeakMap<ProviderConfig, Map<string, URL>>;
+
+function upstreamUrl(cache: UrlCache, provider: ProviderConfig, format: WireFormat, query: string): URL {
+  if (query !== '') return buildUrl(provider, format, query);
+  let byEndpoint = cache.get(provider);
+  if (byEndpoint === undefined) cache.set(provider, (byEndpoint = new Map()));
+  let url = byEndpoint.get(format.endpoint);
+  if (url === undefined) byEndpoint.set(format.endpoint, (url = buildUrl(provider, format, '')));
+  return url;
+}
+
+function buildUrl(provider: ProviderConfig, format: WireFormat, query: string): URL {
   const url = new URL(provider.baseUrl.href);
   url.pathname = url.pathname.replace(/\/+$/, '') + format.endpoint;
   url.search = query;
