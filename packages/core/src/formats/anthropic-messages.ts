@@ -1,5 +1,6 @@
 import type { SseEvent } from '../sse/event.js';
 import { anthropicErrorBody, anthropicStreamError } from './errors.js';
+import { rawGeneratedChars } from './raw-delta.js';
 import { StreamReaderBase } from './stream-reader-base.js';
 import type { BodyReading, JsonObject, StreamReader, UsageReading, WireFormat } from './types.js';
 import {
@@ -64,6 +65,11 @@ class MessagesStreamReader extends StreamReaderBase {
   readonly #usage: RawAnthropicUsage = {};
 
   readEvent(event: SseEvent): void {
+    // Deltas are nearly every event and only add to the character count: no parse needed.
+    if (event.event === 'content_block_delta') {
+      this.chars += rawGeneratedChars(event.data);
+      return;
+    }
     const payload = asObject(event.json());
     if (payload === undefined) return;
     // The JSON `type` mirrors the `event:` line; reading it keeps the reader working if a relay

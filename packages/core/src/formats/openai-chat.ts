@@ -1,5 +1,6 @@
 import type { SseEvent } from '../sse/event.js';
 import { openaiErrorBody, openaiStreamError } from './errors.js';
+import { isPlainOpenaiDelta, rawGeneratedChars } from './raw-delta.js';
 import { StreamReaderBase } from './stream-reader-base.js';
 import type { BodyReading, JsonObject, StreamReader, UsageReading, WireFormat } from './types.js';
 import {
@@ -52,6 +53,11 @@ class ChatStreamReader extends StreamReaderBase {
   readonly #usage: UsageDraft = {};
 
   readEvent(event: SseEvent): void {
+    // Once the model is known, a plain delta only adds to the character count: no parse needed.
+    if (this.model !== undefined && isPlainOpenaiDelta(event.data)) {
+      this.chars += rawGeneratedChars(event.data);
+      return;
+    }
     const chunk = asObject(event.json());
     if (chunk === undefined) return; // `[DONE]` and non-JSON keep-alives
     this.model ??= asString(chunk['model']);
@@ -107,6 +113,7 @@ function requestStreamUsage(body: JsonObject): boolean {
  * chunk that still carries choices; that chunk holds content and must reach the client.
  */
 function isInjectedUsageEvent(event: SseEvent): boolean {
+  if (isPlainOpenaiDelta(event.data)) return false;
   const chunk = asObject(event.json());
   if (chunk === undefined) return false;
   const choices = chunk['choices'];
