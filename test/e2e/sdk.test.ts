@@ -31,6 +31,8 @@ describe.each(ADAPTERS)('%s adapter: the official SDKs through the proxy', (adap
       .create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Capital of France?' }] })
       .withResponse();
     expect(data.choices[0]?.message.content).toBe('Paris.');
+    expect(response.headers.get('openai-organization')).toBeNull();
+    expect(response.headers.get('set-cookie')).toBeNull();
     const seen = lastReceived();
     expect(seen.url).toBe('/v1/chat/completions');
     expect(seen.headers['authorization']).toBe(`Bearer ${KEYS.openai}`);

@@ -148,6 +148,10 @@ async function writeEvents(res: ServerResponse, model: string, events: string[],
 
 function json(res: ServerResponse, payload: unknown): void {
   const text = JSON.stringify(payload);
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-fake-upstream': 'yes' });
+  res.writeHead(200, {
+    'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-fake-upstream': 'yes',
+    // Account details a real provider sends back to the key holder; the proxy must not pass them on.
+    'openai-organization': 'org-proxy-account', 'set-cookie': '__cf_bm=proxy-session; path=/',
+  });
   res.end(text);
 }

@@ -14,8 +14,14 @@ export const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * Copies upstream response headers for the client: drops hop-by-hop headers and those the relay
- * recomputes (`content-length`, since a filtered stream changes it).
+ * Upstream response headers that describe the proxy's own account, not the answer: the provider's
+ * organisation and project ids, and cookies set for the key holder. Agents are untrusted and get none.
+ */
+const ACCOUNT_HEADERS = new Set(['set-cookie', 'openai-organization', 'openai-project', 'anthropic-organization-id']);
+
+/**
+ * Copies upstream response headers for the client: drops hop-by-hop headers, the account headers
+ * above, and those the relay recomputes (`content-length`, since a filtered stream changes it).
  */
 export function responseHeadersFrom(
   upstream: IncomingHttpHeaders,
@@ -24,7 +30,7 @@ export function responseHeadersFrom(
   const out: OutgoingHttpHeaders = {};
   const listed = connectionListed(upstream['connection']);
   for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || ACCOUNT_HEADERS.has(name) || listed?.has(name)) continue;
     if (options.dropContentLength && name === 'content-length') continue;
     out[name] = value;
   }
