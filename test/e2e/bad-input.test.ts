@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS, AGENT, eventually, KEYS, type RunningApp, startApp } from '../support/apps.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { ADAPTERS, AGENT, eventually, KEYS, useProxy } from '../support/apps.js';
 
 interface Answer {
   readonly status: number;
@@ -12,20 +11,10 @@ interface Answer {
 // Every refusal must be a clear JSON error in the caller's wire format, leave an audit record, and
 // leave the process serving. Raw HTTP here: these are requests no SDK would send.
 describe.each(ADAPTERS)('%s adapter: bad input', (adapter) => {
-  let upstream: FakeUpstream;
-  let app: RunningApp;
-
-  beforeAll(async () => {
-    upstream = await startFakeUpstream();
-    app = await startApp(adapter, { upstreamBaseUrl: upstream.baseUrl });
-  });
-  afterAll(async () => {
-    await app.close();
-    await upstream.close();
-  });
+  const proxy = useProxy(adapter);
 
   async function post(path: string, body: string | object, headers: Record<string, string> = {}): Promise<Answer> {
-    const res = await fetch(`${app.url}${path}`, {
+    const res = await fetch(`${proxy.app.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${AGENT.token}`, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -41,7 +30,7 @@ describe.each(ADAPTERS)('%s adapter: bad input', (adapter) => {
   }
   const chat = { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
   const recordOf = (answer: Answer) =>
-    eventually(() => app.records.find((r) => r.request_id === answer.headers.get('x-cllama-request-id')));
+    eventually(() => proxy.app.records.find((r) => r.request_id === answer.headers.get('x-cllama-request-id')));
 
   async function expectRefused(answer: Answer, status: number, code: string): Promise<void> {
     expect(answer.status, answer.text).toBe(status);
@@ -106,11 +95,11 @@ describe.each(ADAPTERS)('%s adapter: bad input', (adapter) => {
   });
 
   it('unknown provider → 400 naming it, and nothing is sent anywhere', async () => {
-    const before = upstream.received.length;
+    const before = proxy.upstream.received.length;
     const answer = await post('/v1/chat/completions', { ...chat, model: 'evil.example.com/gpt-4o' });
     await expectRefused(answer, 400, 'unknown_provider');
     expect(String(answer.json.error?.['message'])).toContain('evil.example.com');
-    expect(upstream.received.length).toBe(before);
+    expect(proxy.upstream.received.length).toBe(before);
   });
 
   it('an unserved endpoint → 404 JSON', async () => {
@@ -152,7 +141,7 @@ describe.each(ADAPTERS)('%s adapter: bad input', (adapter) => {
       await post('/v1/chat/completions', { ...chat, model: 'openai/error-500' }),
       await post('/v1/chat/completions', chat, { authorization: `Bearer ${AGENT.id}:${KEYS.openai}` }),
     ];
-    const everything = JSON.stringify(app.records) + answers.map((a) => a.text + JSON.stringify([...a.headers])).join('');
+    const everything = JSON.stringify(proxy.app.records) + answers.map((a) => a.text + JSON.stringify([...a.headers])).join('');
     for (const key of Object.values(KEYS)) expect(everything).not.toContain(key);
   });
 });

@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import * as cexpress from '@cllama/express';
 import * as ckoa from '@cllama/koa';
 import { type AuditRecord, createRegistry, type GatewayOptions, type Registry, silentLogger, undiciTransport } from '@cllama/core';
+import { afterAll, beforeAll } from 'vitest';
 import express from 'express';
 import express4 from 'express4';
 import Koa from 'koa';
 import Koa2 from 'koa2';
+import { type FakeUpstream, startFakeUpstream } from './fake-upstream.js';
 
 /**
  * Each adapter on each supported major of its framework, and the undici transport (behind Express 5)
@@ -115,4 +117,34 @@ export async function eventually<T>(read: () => T | undefined, timeoutMs = 3000)
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A fake provider and the gateway in front of it, for one `describe` block. */
+export interface ProxyUnderTest {
+  readonly upstream: FakeUpstream;
+  readonly app: RunningApp;
+}
+
+/**
+ * Starts the fake provider and the gateway before the block's tests and stops both after. Read the
+ * result inside tests (or later hooks), once `beforeAll` has run.
+ */
+export function useProxy(adapter: AdapterName, options: Omit<AppOptions, 'upstreamBaseUrl'> = {}): ProxyUnderTest {
+  const state: { upstream?: FakeUpstream; app?: RunningApp } = {};
+  beforeAll(async () => {
+    state.upstream = await startFakeUpstream();
+    state.app = await startApp(adapter, { ...options, upstreamBaseUrl: state.upstream.baseUrl });
+  });
+  afterAll(async () => {
+    await state.app?.close();
+    await state.upstream?.close();
+  });
+  return {
+    get upstream() {
+      return state.upstream!;
+    },
+    get app() {
+      return state.app!;
+    },
+  };
 }
