@@ -153,6 +153,13 @@ describe.each(ADAPTERS)('%s adapter: the official SDKs through the proxy', (adap
     );
   });
 
+  it('no agent token ever reached the provider', () => {
+    expect(upstream.received.length).toBeGreaterThan(5);
+    for (const request of upstream.received) {
+      expect(JSON.stringify(request.headers) + request.rawBody).not.toContain(AGENT.secret);
+    }
+  });
+
   it('no provider key appears in any audit record', () => {
     expect(app.records.length).toBeGreaterThan(5);
     const all = JSON.stringify(app.records);
