@@ -1,6 +1,6 @@
 import { ConfigurationError, InternalError } from './errors.js';
 import type { Exchange } from './exchange.js';
-import { defineStage, runStage, type Next, type Stage } from './stage.js';
+import { defineStage, type Next, type Stage } from './stage.js';
 
 /**
  * Composes stages into one, in onion order, and checks at build time that every stage's
@@ -71,4 +71,3 @@ export function compose(stages: readonly Stage[], name = 'pipeline'): Stage {
   );
 }
 
-export { runStage };
